@@ -32,6 +32,8 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
 ]
@@ -44,6 +46,8 @@ TENANT_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "portal",
     "adminpanel",
@@ -100,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -264,3 +269,14 @@ if SENTRY_DSN:
 
 # The e-mail is unique case-insensitively by a database constraint (accounts.User.Meta).
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
+# Links in e-mails: scheme and port of the company hosts.
+SITE_SCHEME = env("SITE_SCHEME", default="https")
+SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default="")
+
+CELERY_BEAT_SCHEDULE = {
+    "deliver-pending-notifications": {
+        "task": "core.tasks.deliver_pending_notifications_everywhere",
+        "schedule": 60.0,
+    },
+}

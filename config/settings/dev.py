@@ -27,3 +27,6 @@ if env.bool("LK_WITHOUT_REDIS", default=False):
             "KEY_FUNCTION": "django_tenants.cache.make_key",
         }
     }
+
+SITE_SCHEME = env("SITE_SCHEME", default="http")
+SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default=":8000")
