@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
+from portal import views as portal_views
+
 urlpatterns = [
+    # Registration is ours (legal forms, identifiers, consents); the rest is allauth's.
+    path("accounts/signup/", portal_views.register, name="account_signup"),
+    path(
+        "accounts/invite/<str:uidb36>/<str:token>/",
+        portal_views.accept_invitation,
+        name="accept_invitation",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("portal.urls")),
 ]

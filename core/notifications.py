@@ -52,14 +52,26 @@ def queue_email(*, kind: str, recipients, subject: str, template: str, context=N
         "subject": subject,
         **(context or {}),
     }
+    return queue_rendered_email(
+        kind=kind,
+        recipients=recipients,
+        subject=subject,
+        body_text=render_to_string(f"notifications/{template}.txt", full_context),
+        body_html=render_to_string(f"notifications/{template}.html", full_context),
+    )
+
+
+def queue_rendered_email(*, kind, recipients, subject, body_text, body_html=""):
+    """Store an already rendered e-mail (e.g. one of django-allauth's) in the outbox."""
+    company = get_portal_settings()
     prefix = f"[{company.company_name}] " if company else ""
     notification = Notification.objects.create(
         channel=Notification.Channel.EMAIL,
         kind=kind,
-        recipients=recipients,
+        recipients=list(recipients),
         subject=f"{prefix}{subject}",
-        body_text=render_to_string(f"notifications/{template}.txt", full_context),
-        body_html=render_to_string(f"notifications/{template}.html", full_context),
+        body_text=body_text,
+        body_html=body_html,
         next_attempt_at=timezone.now(),
     )
     schedule_delivery(notification)
@@ -69,9 +81,14 @@ def queue_email(*, kind: str, recipients, subject: str, template: str, context=N
 def schedule_delivery(notification: Notification) -> None:
     from .tasks import deliver_notification
 
+    # The schema is fixed now: the callback may run after the caller left the schema.
+    schema = connection.schema_name
+
     def enqueue():
         try:
-            deliver_notification.delay(notification.pk)
+            deliver_notification.apply_async(
+                args=[notification.pk], headers={"_schema_name": schema}
+            )
         except Exception:  # broker down: the periodic sweep will deliver it
             logger.warning("Could not queue notification %s; left for the sweep", notification.pk)
 

@@ -10,3 +10,13 @@ def get_portal_settings() -> PortalSettings | None:
 
 def active_catalogue(kind: str):
     return CatalogueEntry.objects.filter(kind=kind, is_retired=False)
+
+
+def notification_addresses(portal: PortalSettings | None = None) -> list[str]:
+    """Where the company wants to hear about registrations, cases and activity."""
+    portal = portal or get_portal_settings()
+    if portal is None:
+        return []
+    lines = [line.strip() for line in portal.notification_emails.splitlines()]
+    addresses = [line for line in lines if line] or ([portal.email] if portal.email else [])
+    return addresses

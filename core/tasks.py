@@ -26,8 +26,10 @@ def deliver_pending_notifications_everywhere() -> int:
     from .notifications import deliver_pending
 
     sent = 0
-    schemas = get_tenant_model().objects.exclude(schema_name="public").values_list(
-        "schema_name", flat=True
+    schemas = (
+        get_tenant_model()
+        .objects.exclude(schema_name="public")
+        .values_list("schema_name", flat=True)
     )
     for schema in schemas:
         with schema_context(schema):

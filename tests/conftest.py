@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -86,8 +87,10 @@ def public_client(db):
 
 @pytest.fixture(autouse=True)
 def _reset_schema():
-    """Each test starts and ends on the public schema, whatever the previous one did."""
+    """Each test starts and ends on the public schema, whatever the previous one did,
+    with an empty cache (rate-limit counters live there)."""
     connection.set_schema_to_public()
+    cache.clear()
     yield
     connection.set_schema_to_public()
 
@@ -165,3 +168,10 @@ def screenshot_dir():
 
 def clear_test_media():
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def force_login(client, company, user):
+    """Sign a user in without the login form; the session is stored in the company's
+    schema, as a real login on its host would."""
+    with in_tenant(company):
+        client.force_login(user)

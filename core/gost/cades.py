@@ -125,18 +125,7 @@ def verify_cades_signature(
     signer certificate when the CMS does not embed it.
     """
     policy = _policy(at, trust_anchors, require_signing_certificate, revocation_check)
-    extra_certificates = [load_certificate(cert) for cert in certificates]
-    with _malformed_input_guard():
-        signed_data = _parse_signed_data(signature)
-        if signed_data["encap_content_info"]["content"].native is not None:
-            raise SignatureVerificationError(
-                "Подпись должна быть отсоединённой: файл подписи не должен содержать документ",
-                "not_detached",
-            )
-        signer = _identify_signer(signed_data, extra_certificates)
-    content_digest = _content_digest(content, signer.bits)
-    with _malformed_input_guard():
-        return _check_signer(signed_data, signer, content_digest, policy)
+    return _verify(signature, content, policy, certificates)
 
 
 def verify_attached_signature(
@@ -154,16 +143,23 @@ def verify_attached_signature(
     have no signed attributes at all.
     """
     policy = _policy(at, trust_anchors, require_signing_certificate, revocation_check)
+    return _verify(signature, None, policy, certificates)
+
+
+def _verify(
+    signature: bytes | str,
+    content: ContentSource | None,
+    policy: _Policy,
+    certificates: Iterable[CertificateInput],
+) -> VerificationResult:
+    """Shared flow; ``content`` None means the content must be encapsulated in the CMS."""
     extra_certificates = [load_certificate(cert) for cert in certificates]
     with _malformed_input_guard():
         signed_data = _parse_signed_data(signature)
-        encapsulated = signed_data["encap_content_info"]["content"]
-        if encapsulated.native is None:
-            raise SignatureVerificationError(
-                "Подпись отсоединённая: документ нужно передать отдельно", "detached"
-            )
+        encapsulated = _encapsulated_content(signed_data, detached=content is not None)
         signer = _identify_signer(signed_data, extra_certificates)
-        content_digest = streebog_digest(bytes(encapsulated), signer.bits)
+    content_digest = _content_digest(encapsulated if content is None else content, signer.bits)
+    with _malformed_input_guard():
         return _check_signer(signed_data, signer, content_digest, policy)
 
 
@@ -220,6 +216,21 @@ def _parse_signed_data(signature: bytes | str) -> cms.SignedData:
     if not is_signed_data:
         raise SignatureVerificationError(_NOT_CMS, "not_cms")
     return content_info["content"]
+
+
+def _encapsulated_content(signed_data: cms.SignedData, *, detached: bool) -> bytes | None:
+    """The eContent octets, after checking that the signature is detached or attached as asked."""
+    encapsulated = signed_data["encap_content_info"]["content"]
+    if detached and encapsulated.native is not None:
+        raise SignatureVerificationError(
+            "Подпись должна быть отсоединённой: файл подписи не должен содержать документ",
+            "not_detached",
+        )
+    if not detached and encapsulated.native is None:
+        raise SignatureVerificationError(
+            "Подпись отсоединённая: документ нужно передать отдельно", "detached"
+        )
+    return None if detached else bytes(encapsulated)
 
 
 def _identify_signer(

@@ -9,7 +9,7 @@ which a library module cannot guarantee. Instead, at import this module:
 
 1. tries ``hashlib.new("md_gost12_256")`` (works when the deployment's OpenSSL config already
    loads GOST);
-2. otherwise calls ``OSSL_PROVIDER_try_load(NULL, "gostprov", 1)`` through :mod:`ctypes` on the
+2. otherwise calls ``OSSL_PROVIDER_try_load(NULL, "gostprov", 1)`` through :mod:`ctypes` in the
    very libcrypto that ``_hashlib`` is linked to (``retain_fallbacks=1`` keeps the ``default``
    provider available, so nothing else in the process changes behaviour);
 3. checks the result against the test vector M1 of GOST R 34.11-2012 before trusting it.
@@ -21,7 +21,6 @@ for a large file); :data:`FAST_STREEBOG_AVAILABLE` tells callers which path is a
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import os
 from collections.abc import Iterable
@@ -67,34 +66,19 @@ def _openssl_streebog_works() -> bool:
         return False
 
 
-def _hashlib_libcrypto_path() -> str | None:
-    """Path of the libcrypto that ``_hashlib`` uses, so the provider lands in the same library.
-
-    Loading the provider into a different libcrypto copy (e.g. one found by name on a system
-    with several OpenSSL builds) would succeed yet leave hashlib unchanged.
-    """
-    import _hashlib  # noqa: F401  (makes sure its libcrypto is mapped before we look)
-
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            for line in maps:
-                path = line.rsplit(" ", 1)[-1].strip()
-                if "/libcrypto.so" in path:
-                    return path
-    except OSError:
-        pass
-    return ctypes.util.find_library("crypto")
-
-
 def _load_openssl_gost_provider() -> bool:
-    """Load OpenSSL 3's ``gostprov`` into the default library context; True if it loaded."""
-    path = _hashlib_libcrypto_path()
-    if path is None:
-        return False
+    """Load OpenSSL 3's ``gostprov`` into the default library context; True if it loaded.
+
+    The function is looked up through ``_hashlib``'s own handle: ``dlsym`` on it searches that
+    module and then its dependencies, so this reaches exactly the libcrypto hashlib uses, even
+    when other wheels (psycopg2-binary, ...) bring private libcrypto copies into the process.
+    """
     try:
-        libcrypto = ctypes.CDLL(path)
-        try_load = libcrypto.OSSL_PROVIDER_try_load
-    except (OSError, AttributeError):  # no such library, or OpenSSL 1.1 without providers
+        import _hashlib
+
+        library = ctypes.CDLL(getattr(_hashlib, "__file__", None))
+        try_load = library.OSSL_PROVIDER_try_load
+    except (ImportError, OSError, AttributeError):  # no OpenSSL, or 1.1 without providers
         return False
     try_load.restype = ctypes.c_void_p
     try_load.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]

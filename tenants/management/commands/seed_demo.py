@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from core.accounts.models import User
+from core.accounts.services import register_applicant
+from core.models import LegalForm
 from tenants.models import GridCompany
 from tenants.provisioning import CompanyAdmin, provision_grid_company, schema_name_for
 
@@ -74,11 +76,15 @@ class Command(BaseCommand):
             admin.set_password(DEMO_PASSWORD)
             admin.save(update_fields=["password"])
         if not User.objects.filter(email=f"applicant@{sub}.example.com").exists():
-            User.objects.create_user(
-                f"applicant@{sub}.example.com",
-                DEMO_PASSWORD,
-                last_name="Туксин",
-                first_name="Артем",
-                middle_name="Александрович",
-                phone="+79617005673",
+            register_applicant(
+                user_values={
+                    "email": f"applicant@{sub}.example.com",
+                    "last_name": "Туксин",
+                    "first_name": "Артем",
+                    "middle_name": "Александрович",
+                    "phone": "+79617005673",
+                },
+                profile_values={"legal_form": LegalForm.INDIVIDUAL, "snils": "049-114-804-49"},
+                password=DEMO_PASSWORD,
+                pep_accepted=True,
             )
