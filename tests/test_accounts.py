@@ -344,6 +344,7 @@ def test_password_change_requires_the_current_password(alpha, alpha_client):
     with in_tenant(alpha):
         user.refresh_from_db()
         assert user.check_password("New-pass-word-5")
+        assert AuditEntry.objects.filter(action="account.password_changed", actor=user).exists()
 
 
 # --- Outbox ----------------------------------------------------------------------------------

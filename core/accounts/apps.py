@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "core.accounts"
     label = "accounts"
     verbose_name = "Учётные записи"
+
+    def ready(self):
+        from . import signals  # noqa: F401
