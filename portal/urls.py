@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import documents, views
 
 urlpatterns = [
     path("", views.home, name="portal_home"),
     path("help/", views.help_page, name="portal_help"),
     path("profile/", views.profile, name="portal_profile"),
     path("profile/email/<str:token>/", views.confirm_email, name="portal_confirm_email"),
+    path("documents/", documents.documents, name="portal_documents"),
+    path("documents/new/<str:kind>/", documents.new_draft, name="portal_new_draft"),
+    path("documents/<int:case_id>/title/", documents.rename, name="portal_rename"),
+    path("documents/<int:case_id>/document/", documents.add_document, name="portal_add_document"),
+    path("documents/<int:case_id>/message/", documents.add_message, name="portal_add_message"),
+    path("documents/<int:case_id>/send/", documents.send, name="portal_send"),
+    path("documents/<int:case_id>/delete/", documents.delete_draft, name="portal_delete_draft"),
+    path("documents/entries/<int:entry_id>/remove/", documents.remove_entry, name="portal_remove"),
+    path("files/<int:entry_id>/", documents.download, name="download_file"),
 ]

@@ -19,14 +19,30 @@ from django_tenants.utils import schema_context
 from tenants.models import GridCompany
 from tenants.provisioning import CompanyAdmin, ensure_public_tenant, provision_grid_company
 
+# Playwright's sync API keeps an event loop in the main thread; the ORM calls that
+# browser journeys make around it are synchronous all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 TEST_PASSWORD = "Ok-test-password-42"
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """After the test database is migrated: the public host and two grid companies."""
+    """After the test database is migrated: the public host and two grid companies.
+
+    pytest-django creates the test database only when some collected test asks for
+    `db`; a run of browser journeys alone does not, so it is created here then —
+    never may a test touch the development database.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    clear_test_media()
+    created = None
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_"), "not a test database"
         ensure_public_tenant()
         for sub, name, color in (
             ("alpha", 'ООО "Альфа Сети"', "#aa3300"),
@@ -41,6 +57,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 settings_overrides={"primary_color": color},
             )
         connection.set_schema_to_public()
+    yield
+    if created:
+        with django_db_blocker.unblock():
+            close_other_sessions()
+            teardown_databases(created, verbosity=0)
+
+
+def close_other_sessions():
+    """The live server's threads may still hold connections; the test database can
+    only be dropped once they are gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture

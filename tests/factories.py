@@ -1,7 +1,11 @@
 """Factories for test data: valid applicants of each legal form, registered through
 the same service the portal uses."""
 
+import io
 import itertools
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.accounts.services import register_applicant
 from core.models import LegalForm
@@ -67,3 +71,39 @@ def make_applicant(company, legal_form=LegalForm.INDIVIDUAL, email=None, **user_
             password=TEST_PASSWORD,
             pep_accepted=True,
         )
+
+
+# --- Files ---------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def upload(name="Заявка.pdf", content=PDF_BYTES, content_type="application/pdf"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_case(company, applicant, *, kind="application", sent=True, entries=1, title=None):
+    """A case with `entries` documents, sent unless told otherwise (through the services)."""
+    from core.services import cases as case_services
+
+    with in_tenant(company):
+        case = case_services.open_draft(applicant, kind)
+        if title:
+            case_services.rename_draft(applicant, case, title)
+        for n in range(entries):
+            case_services.add_document(
+                applicant, case, title=f"Документ {n + 1}", uploaded=upload(f"Скан {n + 1}.pdf")
+            )
+        if sent:
+            case = case_services.send_case(applicant, case)
+        return case

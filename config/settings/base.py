@@ -205,6 +205,9 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads stream to a temporary file while hashed; 50 MB at most (core.uploads).
+FILE_UPLOAD_HANDLERS = ["core.uploads.HashingUploadHandler"]
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -288,3 +291,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+
+# --- SMS (core.sms) and ПЭП receipts (core.pep_receipt) ------------------------------------
+# Production sends through SMS.ru; the console backend would print one-time codes to logs.
+SMS_BACKEND = env("SMS_BACKEND", default="core.sms.SmsRuBackend")
+SMS_RU_API_ID = env("SMS_RU_API_ID", default="")
+SMS_RU_FROM = env("SMS_RU_FROM", default="")
+SMS_RU_TEST = env.bool("SMS_RU_TEST", default=False)
+SMS_RU_URL = env("SMS_RU_URL", default="https://sms.ru/sms/send")
+SMS_RU_TIMEOUT = env.float("SMS_RU_TIMEOUT", default=10.0)
+PEP_SIGNING_KEY_FILE = env("PEP_SIGNING_KEY_FILE", default="")
+PEP_SIGNING_CERT_FILE = env("PEP_SIGNING_CERT_FILE", default="")
+PEP_SIGNING_KEY_PASSWORD = env("PEP_SIGNING_KEY_PASSWORD", default="")
+PEP_SIGNING_AUTOGENERATE = env.bool("PEP_SIGNING_AUTOGENERATE", default=False)
+PEP_SIGNING_KEYS_DIR = env("PEP_SIGNING_KEYS_DIR", default="")

@@ -30,3 +30,5 @@ if env.bool("LK_WITHOUT_REDIS", default=False):
 
 SITE_SCHEME = env("SITE_SCHEME", default="http")
 SITE_PORT_SUFFIX = env("SITE_PORT_SUFFIX", default=":8000")
+
+SMS_BACKEND = env("SMS_BACKEND", default="core.sms.ConsoleBackend")

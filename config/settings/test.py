@@ -32,3 +32,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+SMS_BACKEND = "core.sms.InMemoryBackend"
+PEP_SIGNING_AUTOGENERATE = True
+PEP_SIGNING_KEYS_DIR = str(BASE_DIR / "var" / "test-keys")

@@ -1,6 +1,6 @@
 """Reads on the grid company's portal."""
 
-from .models import CatalogueEntry, PortalSettings
+from core.models import CatalogueEntry, PortalSettings
 
 
 def get_portal_settings() -> PortalSettings | None:

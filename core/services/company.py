@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from . import defaults
-from .models import CatalogueEntry, PortalSettings
+from core import defaults
+from core.models import CatalogueEntry, PortalSettings
 
 
 @transaction.atomic

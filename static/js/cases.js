@@ -1,0 +1,99 @@
+// «Документооборот»: uploads with a progress bar, the message editor, confirmations.
+// Every form also works without JavaScript (plain POST, errors rendered by the server).
+(function () {
+  "use strict";
+
+  function goTo(url) {
+    var target = new URL(url, window.location.href);
+    if (target.pathname === window.location.pathname && target.search === window.location.search) {
+      window.location.hash = target.hash;
+      window.location.reload();
+    } else {
+      window.location.href = target.href;
+    }
+  }
+
+  function showErrors(form, errors) {
+    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
+    Object.keys(errors).forEach(function (field) {
+      var el = form.querySelector('[data-error-for="' + field + '"]') ||
+               form.querySelector('[data-error-for="__all__"]');
+      if (el) el.textContent = errors[field].join(" ");
+    });
+  }
+
+  document.querySelectorAll("form.upload-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.FormData || !window.XMLHttpRequest) return;
+      event.preventDefault();
+      var box = form.querySelector(".upload-progress");
+      var bar = box.querySelector("progress");
+      var percent = box.querySelector(".upload-percent");
+      var submit = form.querySelector("button[type=submit]");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) return;
+        var value = Math.round((e.loaded / e.total) * 100);
+        bar.value = value;
+        percent.textContent = value + "%";
+      });
+      xhr.addEventListener("load", function () {
+        submit.disabled = false;
+        var data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+        if (data && data.ok) { bar.value = 100; percent.textContent = "100%"; goTo(data.redirect); return; }
+        box.hidden = true;
+        showErrors(form, (data && data.errors) || {"__all__": ["Не удалось загрузить файл. Попробуйте ещё раз."]});
+      });
+      xhr.addEventListener("error", function () {
+        submit.disabled = false;
+        box.hidden = true;
+        showErrors(form, {"__all__": ["Соединение прервано. Попробуйте ещё раз."]});
+      });
+      showErrors(form, {});
+      box.hidden = false;
+      submit.disabled = true;
+      xhr.send(new FormData(form));
+    });
+  });
+
+  document.querySelectorAll("[data-close-details]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var details = button.closest("details");
+      if (details) details.open = false;
+    });
+  });
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+
+  document.querySelectorAll("[data-editor]").forEach(function (editor) {
+    var source = editor.querySelector("textarea");
+    var area = editor.querySelector(".editor-area");
+    var toolbar = editor.querySelector(".editor-toolbar");
+    area.innerHTML = source.value;
+    source.hidden = true;
+    area.hidden = false;
+    toolbar.hidden = false;
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-cmd]");
+      if (!button) return;
+      var command = button.getAttribute("data-cmd");
+      var value = null;
+      if (command === "createLink") {
+        value = window.prompt("Адрес ссылки", "https://");
+        if (!value) return;
+      }
+      area.focus();
+      document.execCommand(command, false, value);
+    });
+    var form = editor.closest("form");
+    form.addEventListener("submit", function () { source.value = area.innerHTML; });
+    form.addEventListener("reset", function () { area.innerHTML = ""; });
+  });
+})();
