@@ -1,10 +1,9 @@
-"""URLs of the public host: the landing page and the platform operators' console."""
+"""URLs of the public host: the platform operators' side."""
 
-from django.urls import include, path
+from django.urls import path
 
 from tenants import views
 
 urlpatterns = [
     path("", views.landing, name="platform_landing"),
-    path("platform/", include("tenants.urls")),
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
         name="accept_invitation",
     ),
     path("accounts/", include("allauth.urls")),
+    path("console/", include("adminpanel.urls")),
     path("", include("portal.urls")),
 ]

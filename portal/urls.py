@@ -16,4 +16,6 @@ urlpatterns = [
     path("documents/<int:case_id>/delete/", documents.delete_draft, name="portal_delete_draft"),
     path("documents/entries/<int:entry_id>/remove/", documents.remove_entry, name="portal_remove"),
     path("files/<int:entry_id>/", documents.download, name="download_file"),
+    path("pages/files/<int:file_id>/", views.page_file, name="page_file"),
 ]
+

@@ -110,3 +110,16 @@ def accept_invitation(request, uidb36, token):
         messages.success(request, "Пароль установлен.")
         return redirect("/console/" if user.is_company_staff else "/")
     return render(request, "portal/set_password.html", {"form": form, "invited": user})
+
+
+def page_file(request, file_id):
+    """A file the company links from its pages; for signed-in users of this company."""
+    from core.files import file_download_response
+    from core.models import PageFile
+
+    if not request.user.is_authenticated:
+        raise Http404
+    page_file = PageFile.objects.filter(pk=file_id).first()
+    if page_file is None:
+        raise Http404
+    return file_download_response(page_file.file.name, page_file.file_name)

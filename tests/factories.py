@@ -107,3 +107,18 @@ def make_case(company, applicant, *, kind="application", sent=True, entries=1, t
         if sent:
             case = case_services.send_case(applicant, case)
         return case
+
+
+def make_staff(company, *, admin=True, email=None):
+    from core.accounts.models import User
+
+    email = email or f"staff{next(_seq)}@{company.subdomain}.test"
+    with in_tenant(company):
+        return User.objects.create_user(
+            email,
+            TEST_PASSWORD,
+            last_name="Сотрудникова",
+            first_name="Анна",
+            role=User.Role.STAFF,
+            is_company_admin=admin,
+        )

@@ -6,9 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
+from core.errors import DomainError, NotFound
 from core.models import ApplicantProfile
 from core.notifications import company_base_url, queue_email
 from core.selectors import get_portal_settings, notification_addresses
+from core.services.cases import refresh_search_text
 from core.tenancy import sign_for_tenant, unsign_for_tenant
 
 from .models import User
@@ -89,6 +91,7 @@ def update_applicant_data(user: User, *, user_values: dict, profile_values: dict
         user.save()
         profile.save()
         if changed:
+            refresh_search_text(user.cases.select_related("applicant__applicant_profile"))
             audit.record(
                 user,
                 "applicant.data_changed",
@@ -130,5 +133,90 @@ def confirm_email_change(token: str, ip=None) -> User:
         user.save(update_fields=["email"])
         profile.pending_email = ""
         profile.save(update_fields=["pending_email"])
+        refresh_search_text(user.cases.select_related("applicant__applicant_profile"))
         audit.record(user, "applicant.email_changed", f"{old} → {new_email}", obj=user, ip=ip)
+    return user
+
+
+# --- Staff (the console's «Сотрудники») ---------------------------------------------------
+
+
+def _ensure_admin(actor) -> None:
+    from core.permissions import is_company_admin
+
+    if not is_company_admin(actor):
+        raise NotFound()
+
+
+@transaction.atomic
+def invite_staff_member(
+    actor,
+    *,
+    email: str,
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    is_admin: bool = False,
+    ip=None,
+) -> User:
+    """Create a staff account without a password and e-mail a set-password link."""
+    from .invitations import invite_staff
+
+    _ensure_admin(actor)
+    email = (email or "").strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError("Пользователь с таким email уже есть в личном кабинете.", field="email")
+    user = User.objects.create_user(
+        email=email,
+        password=None,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        role=User.Role.STAFF,
+        is_company_admin=is_admin,
+    )
+    invite_staff(user)
+    audit.record(actor, "staff.invited", email, obj=user, ip=ip)
+    return user
+
+
+def _staff_member(user_id) -> User:
+    try:
+        return User.objects.get(pk=int(user_id), role=User.Role.STAFF)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Сотрудник не найден.") from None
+
+
+@transaction.atomic
+def resend_staff_invitation(actor, user_id, *, ip=None) -> User:
+    from .invitations import invite_staff
+
+    _ensure_admin(actor)
+    user = _staff_member(user_id)
+    if user.has_usable_password():
+        raise DomainError("Сотрудник уже установил пароль.")
+    invite_staff(user)
+    audit.record(actor, "staff.invitation_resent", user.email, obj=user, ip=ip)
+    return user
+
+
+@transaction.atomic
+def set_staff_active(actor, user_id, active: bool, *, ip=None) -> User:
+    """Deactivate (or bring back) a staff member; nobody deactivates themselves, and
+    the last active administrator stays."""
+    _ensure_admin(actor)
+    user = _staff_member(user_id)
+    if not active:
+        if user.pk == actor.pk:
+            raise DomainError("Нельзя отключить собственную учётную запись.")
+        other_admins = User.objects.filter(
+            role=User.Role.STAFF, is_company_admin=True, is_active=True
+        ).exclude(pk=user.pk)
+        if user.is_company_admin and not other_admins.exists():
+            raise DomainError("Нельзя отключить последнего администратора.")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor, "staff.activated" if active else "staff.deactivated", user.email, obj=user, ip=ip
+    )
     return user

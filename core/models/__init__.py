@@ -2,7 +2,7 @@
 
 from .applicants import ApplicantProfile, LegalForm
 from .cases import Case, CaseEntry
-from .company import CatalogueEntry, PortalSettings
+from .company import CatalogueEntry, PageFile, PortalSettings
 from .records import AuditEntry, Notification
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "CatalogueEntry",
     "LegalForm",
     "Notification",
+    "PageFile",
     "PortalSettings",
 ]

@@ -1,5 +1,6 @@
 """Cases (обращения) and their timelines."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -31,6 +32,12 @@ class Case(models.Model):
     last_activity_at = models.DateTimeField("Последнее действие", auto_now_add=True)
     # Set when the applicant adds something; cleared when staff open the case.
     unseen_by_company = models.BooleanField(default=False)
+    # Since when the case waits for the company's answer (None: the ball is with the
+    # applicant). Drives the console's «waiting longer than N working days».
+    awaiting_company_since = models.DateTimeField(null=True, blank=True)
+    # Lowercased registration number, title and the applicant's names and
+    # identifiers, for the console's search (trigram index).
+    search_text = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = "обращение"
@@ -55,6 +62,8 @@ class Case(models.Model):
                 condition=Q(sent_at__isnull=False),
                 name="case_sent_activity",
             ),
+            models.Index(fields=["status"], name="case_status"),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="case_search_trgm"),
         ]
 
     def __str__(self):

@@ -35,6 +35,9 @@ class PortalSettings(models.Model):
     pep_agreement_version = models.PositiveIntegerField(default=1)
     personal_data_text = models.TextField("Условия обработки персональных данных", blank=True)
     personal_data_version = models.PositiveIntegerField(default=1)
+    answer_due_working_days = models.PositiveSmallIntegerField(
+        "Срок ответа заявителю, рабочих дней", default=3
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -69,6 +72,22 @@ class CatalogueEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "title"], name="catalogue_kind_title_unique"),
         ]
+
+    def __str__(self):
+        return self.title
+
+
+class PageFile(models.Model):
+    """A file the company links from its pages (e.g. a user guide PDF in «Помощь»)."""
+
+    title = models.CharField("Название", max_length=255)
+    file = models.FileField(max_length=700)
+    file_name = models.CharField("Имя файла", max_length=255)
+    file_size = models.BigIntegerField("Размер")
+    uploaded_at = models.DateTimeField("Загружен", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
 
     def __str__(self):
         return self.title

@@ -81,13 +81,42 @@ def rename_draft(actor, case: Case, title: str) -> Case:
 
 
 def _touch(case: Case, actor) -> None:
-    """Record activity on the case; applicant activity on a sent case is marked unseen."""
-    case.last_activity_at = timezone.now()
+    """Record activity on the case. Applicant activity on a sent case is marked unseen
+    and makes the case wait for the company; the company's activity answers it."""
+    now = timezone.now()
+    case.last_activity_at = now
     fields = ["last_activity_at"]
     if actor.is_applicant and not case.is_draft:
         case.unseen_by_company = True
         fields.append("unseen_by_company")
+        if case.awaiting_company_since is None:
+            case.awaiting_company_since = now
+            fields.append("awaiting_company_since")
+    elif actor.is_company_staff and case.awaiting_company_since is not None:
+        case.awaiting_company_since = None
+        fields.append("awaiting_company_since")
     case.save(update_fields=fields)
+
+
+def search_text_for(case: Case) -> str:
+    """What the console's search matches: number, title, the applicant's names and
+    identifiers (with and without separators)."""
+    applicant = case.applicant
+    profile = getattr(applicant, "applicant_profile", None)
+    parts = [case.registration_number, case.title, applicant.full_name, applicant.email]
+    if profile is not None:
+        snils_digits = "".join(ch for ch in profile.snils if ch.isdigit())
+        parts += [profile.inn, profile.ogrn, profile.kpp, profile.snils, snils_digits]
+        parts.append(profile.organization_name)
+    return " ".join(p for p in parts if p).lower()
+
+
+def refresh_search_text(cases) -> None:
+    for case in cases:
+        text = search_text_for(case)
+        if text != case.search_text:
+            Case.objects.filter(pk=case.pk).update(search_text=text)
+            case.search_text = text
 
 
 def _notify_other_side(case: Case, actor, entry: CaseEntry) -> None:
@@ -258,7 +287,18 @@ def send_case(actor, case: Case, *, ip=None) -> Case:
     case.last_activity_at = now
     case.status = SENT_STATUS
     case.unseen_by_company = True
-    case.save(update_fields=["sent_at", "last_activity_at", "status", "unseen_by_company"])
+    case.awaiting_company_since = now
+    case.search_text = search_text_for(case)
+    case.save(
+        update_fields=[
+            "sent_at",
+            "last_activity_at",
+            "status",
+            "unseen_by_company",
+            "awaiting_company_since",
+            "search_text",
+        ]
+    )
     audit.record(actor, "case.sent", case.title, obj=case, case_id=case.pk, ip=ip)
     portal = get_portal_settings()
     queue_email(
@@ -273,3 +313,87 @@ def send_case(actor, case: Case, *, ip=None) -> Case:
         context={"case": case, "applicant": case.applicant},
     )
     return case
+
+
+# --- The company's side -------------------------------------------------------------------
+
+
+def ensure_staff_case(actor, case: Case) -> None:
+    if not (actor.is_company_staff and not case.is_draft):
+        raise NotFound("Обращение не найдено.")
+
+
+@transaction.atomic
+def update_status_and_number(actor, case: Case, *, status: str, registration_number: str, ip=None):
+    """«Текущий статус» (from the catalogue or typed) and «Регистрационный номер»
+    (unique in the company). Returns the list of what changed."""
+    ensure_staff_case(actor, case)
+    status = " ".join((status or "").split())
+    number = (registration_number or "").strip()
+    if not status:
+        raise DomainError("Укажите текущий статус.", field="status")
+    if len(status) > 255:
+        raise DomainError("Статус не длиннее 255 символов.", field="status")
+    if len(number) > 64:
+        raise DomainError("Номер не длиннее 64 символов.", field="registration_number")
+    if number and Case.objects.filter(registration_number=number).exclude(pk=case.pk).exists():
+        raise DomainError(
+            f"Регистрационный номер {number} уже присвоен другому обращению.",
+            field="registration_number",
+        )
+    changes = []
+    if status != case.status:
+        changes.append(f"Текущий статус: {status}")
+    if number != case.registration_number:
+        changes.append(f"Регистрационный номер: {number or '—'}")
+    if not changes:
+        return []
+    old = {"status": case.status, "registration_number": case.registration_number}
+    case.status = status
+    case.registration_number = number
+    try:
+        with transaction.atomic():
+            case.save(update_fields=["status", "registration_number"])
+    except IntegrityError:
+        raise DomainError(
+            f"Регистрационный номер {number} уже присвоен другому обращению.",
+            field="registration_number",
+        ) from None
+    _touch(case, actor)
+    refresh_search_text([case])
+    audit.record(
+        actor,
+        "case.updated",
+        "; ".join(changes),
+        obj=case,
+        case_id=case.pk,
+        data={"old": old, "new": {"status": status, "registration_number": number}},
+        ip=ip,
+    )
+    notify_applicant(case, "; ".join(changes))
+    return changes
+
+
+@transaction.atomic
+def add_status_entry(actor, case: Case, text: str, *, ip=None) -> CaseEntry:
+    """A progress note («Ведется проектирование», …) on the case's timeline."""
+    ensure_staff_case(actor, case)
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError("Укажите статус.", field="text")
+    if len(text) > 255:
+        raise DomainError("Статус не длиннее 255 символов.", field="text")
+    entry = CaseEntry.objects.create(
+        case=case, kind=CaseEntry.Kind.STATUS, side=CaseEntry.Side.COMPANY, author=actor, body=text
+    )
+    _touch(case, actor)
+    audit.record(actor, "entry.status_added", text, obj=entry, case_id=case.pk, ip=ip)
+    notify_applicant(case, f"Статус: {text}")
+    return entry
+
+
+def mark_seen_by_company(actor, case: Case) -> None:
+    ensure_staff_case(actor, case)
+    if case.unseen_by_company:
+        Case.objects.filter(pk=case.pk).update(unseen_by_company=False)
+        case.unseen_by_company = False

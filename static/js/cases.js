@@ -96,4 +96,26 @@
     form.addEventListener("submit", function () { source.value = area.innerHTML; });
     form.addEventListener("reset", function () { area.innerHTML = ""; });
   });
+
+  // «Предпросмотр» of a page text: the editor's HTML, with scripts and handlers
+  // dropped (the server sanitises again on save).
+  function cleanCopy(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("script, style, iframe, object, embed").forEach(function (el) { el.remove(); });
+    doc.querySelectorAll("*").forEach(function (el) {
+      Array.prototype.slice.call(el.attributes).forEach(function (attr) {
+        if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value)) el.removeAttribute(attr.name);
+      });
+    });
+    return doc.body.innerHTML;
+  }
+  document.querySelectorAll("[data-preview-pair]").forEach(function (pair) {
+    var details = pair.querySelector("details.preview");
+    var pane = pair.querySelector("[data-preview]");
+    var area = pair.querySelector(".editor-area");
+    var source = pair.querySelector("textarea");
+    details.addEventListener("toggle", function () {
+      if (details.open) pane.innerHTML = cleanCopy(area && !area.hidden ? area.innerHTML : source.value);
+    });
+  });
 })();
