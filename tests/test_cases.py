@@ -345,18 +345,25 @@ def test_refused_upload_shows_its_message_next_to_the_field(alpha, client_of, ap
         assert not CaseEntry.objects.filter(case=case).exists()
 
 
-def test_file_of_51_mb_is_refused(alpha, client_of, applicant):
+@pytest.mark.parametrize(
+    ("size", "status"),
+    [
+        (51 * 1024 * 1024, 413),  # refused by its Content-Length, before it is read
+        (50 * 1024 * 1024 + 100 * 1024, 400),  # read, and dropped past the limit
+    ],
+)
+def test_file_over_50_mb_is_refused(alpha, client_of, applicant, size, status):
     client = client_of(applicant)
     client.post("/documents/new/application/")
     with in_tenant(alpha):
         case = Case.objects.get(applicant=applicant)
-    big = b"%PDF-1.4\n" + b"0" * (51 * 1024 * 1024)
+    big = b"%PDF-1.4\n" + b"0" * size
     response = client.post(
         f"/documents/{case.pk}/document/",
         {"title": "Большой", "file": upload("big.pdf", big)},
         HTTP_ACCEPT="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == status
     assert "Файл больше 50 MB" in response.json()["errors"]["file"][0]
     with in_tenant(alpha):
         assert not CaseEntry.objects.filter(case=case).exists()
@@ -506,3 +513,18 @@ def test_case_list_costs_the_same_queries_for_1_and_for_50_cases(alpha, client_o
         return len(queries)
 
     assert count_queries(few) == count_queries(many)
+
+
+def test_oversized_body_is_refused_before_it_is_read(alpha, client_of, applicant):
+    client = client_of(applicant)
+    client.post("/documents/new/application/")
+    with in_tenant(alpha):
+        case = Case.objects.get(applicant=applicant)
+    response = client.post(
+        f"/documents/{case.pk}/document/",
+        {"title": "x", "file": upload()},
+        HTTP_ACCEPT="application/json",
+        CONTENT_LENGTH=str(300 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "Файл больше 50 MB" in response.json()["errors"]["file"][0]

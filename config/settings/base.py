@@ -66,6 +66,8 @@ TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MIGRATION_PROCESSES", def
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Set the search path once per connection and schema, not before every query.
+TENANT_LIMIT_SET_CALLS = True
 
 # --- Database, cache, broker --------------------------------------------------
 DATABASES = {
@@ -98,6 +100,7 @@ CELERY_TIMEZONE = "Europe/Moscow"
 # --- Request handling -----------------------------------------------------------
 MIDDLEWARE = [
     "tenants.middleware.GridCompanyMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
