@@ -1,9 +1,10 @@
-"""URLs of the public host: the platform operators' side."""
+"""URLs of the public host: the landing page and the platform operators' console."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tenants import views
 
 urlpatterns = [
     path("", views.landing, name="platform_landing"),
+    path("platform/", include("tenants.urls")),
 ]

@@ -34,3 +34,29 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = "домен"
         verbose_name_plural = "домены"
+
+
+class PlatformAuditEntry(models.Model):
+    """An operator's action on the platform (public schema). Written once by
+    `tenants.services`, never updated; it outlives the companies it names, so the
+    company is kept as text, not as a foreign key."""
+
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField("Кто", max_length=255, blank=True)
+    action = models.CharField("Действие", max_length=64)
+    summary = models.TextField("Описание", blank=True)
+    company_name = models.CharField("Сетевая организация", max_length=255, blank=True)
+    subdomain = models.CharField("Поддомен", max_length=40, blank=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField("Когда", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "запись журнала платформы"
+        verbose_name_plural = "журнал платформы"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.actor_label}: {self.action}"
