@@ -95,8 +95,8 @@ def main():
         """
   Личный кабинет запущен (демо-данные; пароль demo-password-1 только для демонстрации):
 
-  Консоль оператора платформы:          http://localhost:8000/
-      оператор  operator@example.com
+  Консоль оператора платформы:          http://localhost:8000/platform/
+      оператор  operator@example.com, одноразовый код: .venv/bin/python manage.py demo_totp
   ООО "Сетевая организация":            http://demo.localhost:8000/
       админ     admin@demo.example.com
       заявитель applicant@demo.example.com

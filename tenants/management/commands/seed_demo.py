@@ -2,6 +2,7 @@
 applicant each. Idempotent: running it again changes nothing. Demo-only password."""
 
 from django.core.management.base import BaseCommand
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from core.accounts.models import User
@@ -11,6 +12,7 @@ from tenants.models import GridCompany
 from tenants.provisioning import CompanyAdmin, provision_grid_company, schema_name_for
 
 DEMO_PASSWORD = "demo-password-1"
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # demo only, never in production
 
 COMPANIES = [
     {
@@ -48,13 +50,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with schema_context("public"):
-            if not User.objects.filter(email="operator@example.com").exists():
-                User.objects.create_superuser(
+            operator = User.objects.filter(email="operator@example.com").first()
+            if operator is None:
+                operator = User.objects.create_superuser(
                     "operator@example.com",
                     DEMO_PASSWORD,
                     last_name="Оператор",
                     first_name="Платформы",
                 )
+            # A known TOTP device, demo only: `manage.py demo_totp` prints its code.
+            TOTPDevice.objects.get_or_create(
+                user=operator, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+            )
         for spec in COMPANIES:
             sub = spec["subdomain"]
             if not GridCompany.objects.filter(subdomain=sub).exists():
@@ -88,3 +95,39 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 pep_accepted=True,
             )
+        applicant = User.objects.get(email=f"applicant@{sub}.example.com")
+        if not applicant.cases.exists():
+            self._demo_cases(applicant, admin)
+
+    def _demo_cases(self, applicant, admin):
+        """One application the company has started processing, one message waiting."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from core.services import cases as case_services
+
+        pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        case = case_services.open_draft(applicant, "application")
+        case_services.add_document(
+            applicant,
+            case,
+            title="Заявка на технологическое присоединение (ФЛ) до 15 кВт",
+            uploaded=SimpleUploadedFile("Заявка на ТП.pdf", pdf, "application/pdf"),
+            comment="Направляю вам заявку на технологическое присоединение",
+        )
+        case = case_services.send_case(applicant, case)
+        case_services.update_status_and_number(
+            admin,
+            case,
+            status="Заявка на рассмотрении сетевой организацией",
+            registration_number=f"{applicant.pk:04d}-1",
+        )
+        case_services.add_message(
+            admin, case, "<p>Здравствуйте! Заявка принята к рассмотрению.</p>"
+        )
+        question = case_services.open_draft(applicant, "message")
+        case_services.add_message(
+            applicant,
+            question,
+            "<p>Здравствуйте! Как можно подать заявку на технологическое присоединение?</p>",
+        )
+        case_services.send_case(applicant, question)
