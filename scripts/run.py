@@ -61,7 +61,16 @@ def redis_answers(url: str) -> bool:
         return False
 
 
+def port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
 def main():
+    if not port_is_free(8000):
+        sys.exit("Порт 8000 занят другим процессом: остановите его и запустите make run снова.")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.dev", PYTHONUNBUFFERED="1")
     env["DATABASE_URL"] = postgres_url()
     redis_url = env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
