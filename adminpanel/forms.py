@@ -75,6 +75,11 @@ class CompanySettingsForm(forms.Form):
     answer_due_working_days = forms.IntegerField(
         label="Срок ответа заявителю, рабочих дней", min_value=1, max_value=60
     )
+    accept_staff_personal_certificates = forms.BooleanField(
+        label="Принимать личные сертификаты сотрудников при подписании документов",
+        required=False,
+        help_text="Если выключено, сетевая организация подписывает только сертификатом с её ИНН.",
+    )
     pep_agreement_text = forms.CharField(
         label="Соглашение об использовании простой электронной подписи",
         required=False,

@@ -13,6 +13,7 @@ urlpatterns = [
         name="accept_invitation",
     ),
     path("accounts/", include("allauth.urls")),
+    path("console/", include("adminpanel.signing_urls")),
     path("console/", include("adminpanel.urls")),
     path("", include("portal.urls")),
 ]

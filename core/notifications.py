@@ -122,7 +122,12 @@ def deliver(notification_id: int) -> bool:
         notification.sent_at = timezone.now()
         notification.attempts += 1
         notification.last_error = ""
-        notification.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        fields = ["status", "sent_at", "attempts", "last_error"]
+        if notification.channel == Notification.Channel.SMS:
+            # An SMS may carry a one-time signing code: once sent, it is not kept.
+            notification.body_text = ""
+            fields.append("body_text")
+        notification.save(update_fields=fields)
         return True
 
 

@@ -35,3 +35,33 @@ def deliver_pending_notifications_everywhere() -> int:
         with schema_context(schema):
             sent += deliver_pending()
     return sent
+
+
+@app.task(bind=True, max_retries=3, default_retry_delay=60)
+def compute_document_digest(self, entry_id: int) -> bool:
+    """Streebog-256/512 of a document that is to be signed, computed once after the upload
+    so that checking a УКЭП later does not hash the file with GOST again."""
+    from .services.signing import compute_document_digest as compute
+
+    return compute(entry_id) is not None
+
+
+def queue_document_digest(entry) -> None:
+    """After the upload commits, hash a document that awaits signatures (others never need
+    GOST digests). The schema is fixed now: the callback may run after the caller left it."""
+    if not entry.requires_two_sided_signature:
+        return
+    from django.db import transaction
+
+    schema = connection.schema_name
+    entry_id = entry.pk
+
+    def enqueue():
+        try:
+            compute_document_digest.apply_async(args=[entry_id], headers={"_schema_name": schema})
+        except Exception:  # broker down: the digest is computed at verification instead
+            import logging
+
+            logging.getLogger(__name__).warning("Could not queue the digest of entry %s", entry_id)
+
+    transaction.on_commit(enqueue)

@@ -19,3 +19,28 @@ urlpatterns = [
     path("pages/files/<int:file_id>/", views.page_file, name="page_file"),
 ]
 
+# Signing (portal/signing.py): ПЭП by SMS code, УКЭП via the plug-in or a .sig, downloads.
+from . import signing  # noqa: E402
+
+urlpatterns += [
+    path(
+        "documents/entries/<int:entry_id>/sign/sms/", signing.request_code, name="portal_sign_sms"
+    ),
+    path(
+        "documents/entries/<int:entry_id>/sign/confirm/",
+        signing.confirm_code,
+        name="portal_sign_confirm",
+    ),
+    path(
+        "documents/entries/<int:entry_id>/sign/hash/",
+        signing.document_hash,
+        name="portal_sign_hash",
+    ),
+    path(
+        "documents/entries/<int:entry_id>/sign/cades/",
+        signing.submit_cades,
+        name="portal_sign_cades",
+    ),
+    path("signatures/<int:signature_id>/", signing.download_signature, name="signature_download"),
+    path("signing/check/", signing.plugin_check, name="signing_check"),
+]

@@ -407,3 +407,17 @@ def test_staff_invitation_sets_a_password_on_its_company_host_only(
     with in_tenant(alpha):
         assert U.objects.get(email="admin@alpha.test").check_password("Admin-pass-word-1")
     assert alpha_client.get(path).status_code == 404  # used once
+
+
+def test_sent_sms_text_is_not_kept_in_the_outbox(alpha):
+    from core import sms
+
+    sms.clear()
+    with in_tenant(alpha):
+        note = Notification.objects.create(
+            channel="sms", kind="pep_code", recipients=["+79990001122"], body_text="Код: 123456"
+        )
+        assert deliver(note.pk)
+        note.refresh_from_db()
+        assert note.status == "sent" and note.body_text == ""
+    assert sms.outbox[-1].text == "Код: 123456"

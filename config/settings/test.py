@@ -26,7 +26,11 @@ CELERY_TASK_DEFAULT_QUEUE = "lk-test"
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = str(BASE_DIR / "var" / "test-media")
+# Parallel runs (one per TEST_DATABASE_NAME) must not wipe each other's files.
+MEDIA_ROOT = env(
+    "TEST_MEDIA_ROOT",
+    default=str(BASE_DIR / "var" / f"media-{DATABASES['default']['TEST']['NAME']}"),
+)
 TENANT_MIGRATION_EXECUTOR = "standard"
 STORAGES = {
     **STORAGES,  # noqa: F405

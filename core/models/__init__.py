@@ -4,6 +4,7 @@ from .applicants import ApplicantProfile, LegalForm
 from .cases import Case, CaseEntry
 from .company import CatalogueEntry, PageFile, PortalSettings
 from .records import AuditEntry, Notification
+from .signatures import DocumentDigest, Signature, SmsCode
 
 __all__ = [
     "ApplicantProfile",
@@ -11,8 +12,11 @@ __all__ = [
     "Case",
     "CaseEntry",
     "CatalogueEntry",
+    "DocumentDigest",
     "LegalForm",
     "Notification",
     "PageFile",
     "PortalSettings",
+    "Signature",
+    "SmsCode",
 ]

@@ -35,6 +35,11 @@ class PortalSettings(models.Model):
     pep_agreement_version = models.PositiveIntegerField(default=1)
     personal_data_text = models.TextField("Условия обработки персональных данных", blank=True)
     personal_data_version = models.PositiveIntegerField(default=1)
+    accept_staff_personal_certificates = models.BooleanField(
+        "Принимать личные сертификаты сотрудников при подписании документов",
+        default=False,
+        help_text="Если выключено, сетевая организация подписывает только сертификатом с её ИНН.",
+    )
     answer_due_working_days = models.PositiveSmallIntegerField(
         "Срок ответа заявителю, рабочих дней", default=3
     )

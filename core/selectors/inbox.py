@@ -62,10 +62,12 @@ def cases_with_unsigned_documents():
     """Ids of cases with a live document that still needs a signature of either side."""
     from core.models import CaseEntry
 
-    entries = CaseEntry.objects.filter(requires_two_sided_signature=True, removed_at__isnull=True)
-    if hasattr(CaseEntry, "signatures"):
-        entries = entries.annotate(signed=Count("signatures")).filter(signed__lt=2)
-    return entries.values("case_id")
+    return (
+        CaseEntry.objects.filter(requires_two_sided_signature=True, removed_at__isnull=True)
+        .annotate(signed=Count("signatures"))
+        .filter(signed__lt=2)
+        .values("case_id")
+    )
 
 
 def working_days_before(moment: datetime, days: int) -> datetime:

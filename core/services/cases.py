@@ -14,6 +14,7 @@ from core.models.cases import SENT_STATUS
 from core.notifications import queue_email
 from core.richtext import has_text, sanitize_message
 from core.selectors import get_portal_settings, notification_addresses
+from core.tasks import queue_document_digest
 from core.tenancy import tenant_file_key
 from core.uploads import check_upload, safe_file_name, sha256_of, storage_name
 
@@ -182,6 +183,7 @@ def add_document(
                 comment=(comment or "").strip(),
                 requires_two_sided_signature=requires_two_sided_signature,
             )
+            queue_document_digest(entry)  # GOST digests for signing, after commit
             _touch(case, actor)
             audit.record(
                 actor,

@@ -86,6 +86,7 @@ SETTINGS_FIELDS = (
     "pep_agreement_text",
     "personal_data_text",
     "answer_due_working_days",
+    "accept_staff_personal_certificates",
 )
 
 

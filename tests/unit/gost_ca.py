@@ -205,7 +205,8 @@ def issue_certificate(
     tbs = x509.TbsCertificate(
         {
             "version": "v3",
-            "serial_number": serial_number or int.from_bytes(os.urandom(16), "big"),
+            # A positive INTEGER that fits 16 bytes in DER (top bit clear).
+            "serial_number": serial_number or int.from_bytes(os.urandom(16), "big") >> 1,
             "signature": signature_algorithm,
             "issuer": issuer.certificate.subject if issuer else subject,
             "validity": {"not_before": _time(not_before), "not_after": _time(not_after)},
