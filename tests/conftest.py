@@ -144,6 +144,7 @@ def live_server_url(django_db_setup, django_db_blocker):
             raise thread.error
         yield f"http://{{sub}}.localhost:{thread.port}"
         thread.terminate()
+        close_other_sessions()  # the server's request threads may keep theirs open
 
 
 @pytest.fixture(scope="session")
