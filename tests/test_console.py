@@ -601,3 +601,18 @@ def test_staff_notifications_reach_the_applicant_by_mail(
 def test_entries_of_a_case_count(alpha, case):
     with in_tenant(alpha):
         assert CaseEntry.objects.filter(case=case).count() == 1
+
+
+def test_outbox_page_never_shows_links_meant_for_one_person(alpha, alpha_client, admin):
+    make_applicant(alpha, email="forgot@example.com")
+    from django.test import Client
+
+    Client(HTTP_HOST="alpha.localhost").post(
+        "/accounts/password/reset/", {"email": "forgot@example.com"}
+    )
+    with in_tenant(alpha):
+        reset = Notification.objects.get(recipients=["forgot@example.com"])
+    assert "/accounts/password/reset/key/" in reset.body_text
+    detail = page(signed_in(alpha_client, alpha, admin).get("/console/outbox/", {"id": reset.pk}))
+    assert "/accounts/password/reset/key/" not in detail
+    assert "Текст не показывается" in detail

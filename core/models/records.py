@@ -44,6 +44,17 @@ class Notification(models.Model):
     def __str__(self):
         return f"{self.kind} → {', '.join(self.recipients)}"
 
+    # Messages that carry a secret for their recipient (a sign-in, reset or
+    # confirmation link, a signing code): staff see that they were sent, never the text.
+    # allauth's own mails are named after its templates (password_reset_key, …).
+    OPEN_KINDS = frozenset(
+        {"new_registration", "case_sent", "applicant_activity", "case_changed", "document_signed"}
+    )
+
+    @property
+    def text_is_private(self) -> bool:
+        return self.channel == self.Channel.SMS or self.kind not in self.OPEN_KINDS
+
 
 class AuditEntry(models.Model):
     """Who did what, when and from where. Written by services, never updated."""
