@@ -1,5 +1,7 @@
 from django.urls import path
 
+from api import views_tokens
+
 from . import views
 
 urlpatterns = [
@@ -19,4 +21,11 @@ urlpatterns = [
     path("staff/<int:user_id>/", views.staff_action, name="console_staff_action"),
     path("audit/", views.audit_view, name="console_audit"),
     path("outbox/", views.outbox_view, name="console_outbox"),
+    # Personal API tokens of staff.
+    path("tokens/", views_tokens.staff_tokens, name="console_api_tokens"),
+    path(
+        "tokens/<int:token_id>/revoke/",
+        views_tokens.staff_token_revoke,
+        name="console_api_token_revoke",
+    ),
 ]

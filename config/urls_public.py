@@ -7,4 +7,5 @@ from tenants import views
 urlpatterns = [
     path("", views.landing, name="platform_landing"),
     path("platform/", include("tenants.urls")),
+    path("api/", include("api.urls_platform")),
 ]

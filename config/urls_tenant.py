@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("console/", include("adminpanel.signing_urls")),
     path("console/", include("adminpanel.urls")),
+    path("api/", include("api.urls")),
     path("", include("portal.urls")),
 ]

@@ -21,6 +21,11 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
+            if request.path.startswith("/api/"):  # the API's one error shape
+                return JsonResponse(
+                    {"code": "too_large", "detail": TOO_LARGE, "fields": {"file": [TOO_LARGE]}},
+                    status=413,
+                )
             if "application/json" in request.headers.get("Accept", ""):
                 return JsonResponse({"ok": False, "errors": {"file": [TOO_LARGE]}}, status=413)
             return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")

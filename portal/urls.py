@@ -1,12 +1,21 @@
 from django.urls import path
 
-from . import documents, views
+from api import views_tokens
+
+from . import documents, signing, views
 
 urlpatterns = [
     path("", views.home, name="portal_home"),
     path("help/", views.help_page, name="portal_help"),
     path("profile/", views.profile, name="portal_profile"),
     path("profile/email/<str:token>/", views.confirm_email, name="portal_confirm_email"),
+    # Personal API tokens, linked from «Данные».
+    path("profile/tokens/", views_tokens.applicant_tokens, name="portal_api_tokens"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        views_tokens.applicant_token_revoke,
+        name="portal_api_token_revoke",
+    ),
     path("documents/", documents.documents, name="portal_documents"),
     path("documents/new/<str:kind>/", documents.new_draft, name="portal_new_draft"),
     path("documents/<int:case_id>/title/", documents.rename, name="portal_rename"),
@@ -15,14 +24,7 @@ urlpatterns = [
     path("documents/<int:case_id>/send/", documents.send, name="portal_send"),
     path("documents/<int:case_id>/delete/", documents.delete_draft, name="portal_delete_draft"),
     path("documents/entries/<int:entry_id>/remove/", documents.remove_entry, name="portal_remove"),
-    path("files/<int:entry_id>/", documents.download, name="download_file"),
-    path("pages/files/<int:file_id>/", views.page_file, name="page_file"),
-]
-
-# Signing (portal/signing.py): ПЭП by SMS code, УКЭП via the plug-in or a .sig, downloads.
-from . import signing  # noqa: E402
-
-urlpatterns += [
+    # Signing: ПЭП by SMS code, УКЭП through the plug-in or a .sig file.
     path(
         "documents/entries/<int:entry_id>/sign/sms/", signing.request_code, name="portal_sign_sms"
     ),
@@ -41,6 +43,8 @@ urlpatterns += [
         signing.submit_cades,
         name="portal_sign_cades",
     ),
-    path("signatures/<int:signature_id>/", signing.download_signature, name="signature_download"),
     path("signing/check/", signing.plugin_check, name="signing_check"),
+    path("files/<int:entry_id>/", documents.download, name="download_file"),
+    path("signatures/<int:signature_id>/", signing.download_signature, name="signature_download"),
+    path("pages/files/<int:file_id>/", views.page_file, name="page_file"),
 ]

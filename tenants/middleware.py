@@ -1,5 +1,6 @@
 """Routing by Host: a grid company's host gets its schema, anything unknown a clear 404."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
@@ -15,5 +16,14 @@ class GridCompanyMiddleware(TenantMainMiddleware):
             return response
         tenant = request.tenant
         if tenant.schema_name != get_public_schema_name() and not tenant.is_active:
+            if request.path.startswith("/api/"):  # the API's one error shape
+                return JsonResponse(
+                    {
+                        "code": "suspended",
+                        "detail": "Личный кабинет временно недоступен.",
+                        "fields": {},
+                    },
+                    status=503,
+                )
             return render(request, "tenants/suspended.html", {"tenant": tenant}, status=503)
         return None

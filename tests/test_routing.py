@@ -50,3 +50,24 @@ def test_suspended_company_shows_unavailable_page(alpha, alpha_client):
     response = alpha_client.get("/accounts/login/")
     assert response.status_code == 503
     assert "Личный кабинет временно недоступен" in response.content.decode()
+
+
+def test_suspended_company_answers_the_api_in_its_error_shape(alpha, alpha_client):
+    alpha.is_active = False
+    alpha.save(update_fields=["is_active"])
+    response = alpha_client.get("/api/v1/cases/")
+    assert response.status_code == 503
+    assert response.json()["code"] == "suspended"
+    assert response.json()["detail"] == "Личный кабинет временно недоступен."
+
+
+def test_oversized_api_body_is_refused_in_the_api_error_shape(alpha_client):
+    response = alpha_client.post(
+        "/api/v1/cases/",
+        data=b"x",
+        content_type="application/json",
+        CONTENT_LENGTH=str(300 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    body = response.json()
+    assert body["code"] == "too_large" and "50 MB" in body["fields"]["file"][0]

@@ -37,6 +37,7 @@ SHARED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 # Apps whose tables live in every grid company's schema.
 TENANT_APPS = [
@@ -298,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.deliver_pending_notifications_everywhere",
         "schedule": 60.0,
     },
+    "deliver-due-webhooks": {
+        "task": "api.tasks.deliver_due_webhooks_everywhere",
+        "schedule": 60.0,
+    },
 }
 
 # --- SMS (core.sms) and ПЭП receipts (core.pep_receipt) ------------------------------------
@@ -313,3 +318,6 @@ PEP_SIGNING_CERT_FILE = env("PEP_SIGNING_CERT_FILE", default="")
 PEP_SIGNING_KEY_PASSWORD = env("PEP_SIGNING_KEY_PASSWORD", default="")
 PEP_SIGNING_AUTOGENERATE = env.bool("PEP_SIGNING_AUTOGENERATE", default=False)
 PEP_SIGNING_KEYS_DIR = env("PEP_SIGNING_KEYS_DIR", default="")
+
+# The REST API's settings (config/settings/api.py).
+from .api import *  # noqa: E402,F401,F403

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import audit
 from core.errors import DomainError, NotFound
+from core.events import publish
 from core.models import Case, CaseEntry
 from core.models.cases import SENT_STATUS
 from core.notifications import queue_email
@@ -194,6 +195,7 @@ def add_document(
                 ip=ip,
             )
             _notify_other_side(case, actor, entry)
+            _publish_applicant_entry(case, actor, entry)
     except Exception:
         default_storage.delete(stored)  # no row refers to it
         raise
@@ -212,7 +214,14 @@ def add_message(actor, case: Case, html: str, *, ip=None) -> CaseEntry:
     _touch(case, actor)
     audit.record(actor, "entry.message_added", obj=entry, case_id=case.pk, ip=ip)
     _notify_other_side(case, actor, entry)
+    _publish_applicant_entry(case, actor, entry)
     return entry
+
+
+def _publish_applicant_entry(case: Case, actor, entry: CaseEntry) -> None:
+    """Integrations hear of what the applicant adds to a sent case (drafts are private)."""
+    if actor.is_applicant and not case.is_draft:
+        publish("entry.added", case=case, entry=entry)
 
 
 @transaction.atomic
@@ -302,6 +311,7 @@ def send_case(actor, case: Case, *, ip=None) -> Case:
         ]
     )
     audit.record(actor, "case.sent", case.title, obj=case, case_id=case.pk, ip=ip)
+    publish("case.sent", case=case)
     portal = get_portal_settings()
     queue_email(
         kind="case_sent",

@@ -36,6 +36,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core import audit
 from core.errors import DomainError, NotFound
+from core.events import publish
 from core.gost import (
     SignatureVerificationError,
     VerificationResult,
@@ -693,6 +694,13 @@ def _save_signature(
                 ) from None
             _record_signature(actor, entry, signature, ip=ip)
             _notify(entry, signature)
+            publish(
+                "document.signed",
+                case=entry.case,
+                entry=entry,
+                signature=signature,
+                completed=signature.side == Side.APPLICANT,
+            )
     except Exception:
         default_storage.delete(stored)
         raise
