@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
+from .clone import clone_schema
 from .models import Domain, GridCompany
 
 logger = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def provision_grid_company(
     ensure_template_current()
     try:
         with transaction.atomic():
-            CloneSchema().clone_schema(settings.TENANT_TEMPLATE_SCHEMA, schema)
+            clone_schema(settings.TENANT_TEMPLATE_SCHEMA, schema)
             company = GridCompany.objects.create(schema_name=schema, name=name, subdomain=subdomain)
             for index, host in enumerate(hosts):
                 Domain.objects.create(tenant=company, domain=host, is_primary=index == 0)
