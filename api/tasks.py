@@ -15,17 +15,8 @@ def deliver_webhook(delivery_id: int):
 def deliver_due_webhooks_everywhere() -> int:
     """The periodic sweep (beat): due deliveries of every grid company, for attempts
     whose queued retry was lost (broker restart, outage)."""
-    from django_tenants.utils import get_tenant_model, schema_context
+    from core.tenancy import sum_over_companies
 
     from .webhooks import deliver_due
 
-    delivered = 0
-    schemas = (
-        get_tenant_model()
-        .objects.exclude(schema_name="public")
-        .values_list("schema_name", flat=True)
-    )
-    for schema in schemas:
-        with schema_context(schema):
-            delivered += deliver_due()
-    return delivered
+    return sum_over_companies(deliver_due)

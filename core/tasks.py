@@ -21,20 +21,10 @@ def deliver_notification(self, notification_id: int) -> bool:
 @app.task
 def deliver_pending_notifications_everywhere() -> int:
     """The periodic sweep: pending notifications of every grid company."""
-    from django_tenants.utils import get_tenant_model, schema_context
-
     from .notifications import deliver_pending
+    from .tenancy import sum_over_companies
 
-    sent = 0
-    schemas = (
-        get_tenant_model()
-        .objects.exclude(schema_name="public")
-        .values_list("schema_name", flat=True)
-    )
-    for schema in schemas:
-        with schema_context(schema):
-            sent += deliver_pending()
-    return sent
+    return sum_over_companies(deliver_pending)
 
 
 @app.task(bind=True, max_retries=3, default_retry_delay=60)

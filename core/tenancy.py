@@ -28,6 +28,23 @@ def belongs_to_current_schema(key: str) -> bool:
     return key.startswith(current_schema() + "/")
 
 
+def sum_over_companies(task) -> int:
+    """Run `task()` in every grid company's schema and add up what it returns: the
+    shape of the periodic sweeps (notifications, webhooks)."""
+    from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
+
+    schemas = (
+        get_tenant_model()
+        .objects.exclude(schema_name=get_public_schema_name())
+        .values_list("schema_name", flat=True)
+    )
+    total = 0
+    for schema in schemas:
+        with schema_context(schema):
+            total += task()
+    return total
+
+
 def tenant_signer(salt: str, **kwargs) -> signing.TimestampSigner:
     """A signer whose salt names the schema: a value signed on one grid company's host
     does not verify on another's."""

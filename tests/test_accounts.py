@@ -421,3 +421,21 @@ def test_sent_sms_text_is_not_kept_in_the_outbox(alpha):
         note.refresh_from_db()
         assert note.status == "sent" and note.body_text == ""
     assert sms.outbox[-1].text == "Код: 123456"
+
+
+def test_periodic_sweep_sends_what_is_pending_in_every_company(alpha, beta):
+    from django.utils import timezone
+
+    from core.tasks import deliver_pending_notifications_everywhere
+
+    for company in (alpha, beta):
+        with in_tenant(company):
+            Notification.objects.create(
+                kind="case_changed",
+                recipients=[f"x@{company.subdomain}.test"],
+                subject="s",
+                body_text="t",
+                next_attempt_at=timezone.now(),
+            )
+    assert deliver_pending_notifications_everywhere.delay().get() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["x@alpha.test", "x@beta.test"]

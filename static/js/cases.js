@@ -2,25 +2,8 @@
 // Every form also works without JavaScript (plain POST, errors rendered by the server).
 (function () {
   "use strict";
-
-  function goTo(url) {
-    var target = new URL(url, window.location.href);
-    if (target.pathname === window.location.pathname && target.search === window.location.search) {
-      window.location.hash = target.hash;
-      window.location.reload();
-    } else {
-      window.location.href = target.href;
-    }
-  }
-
-  function showErrors(form, errors) {
-    form.querySelectorAll("[data-error-for]").forEach(function (el) { el.textContent = ""; });
-    Object.keys(errors).forEach(function (field) {
-      var el = form.querySelector('[data-error-for="' + field + '"]') ||
-               form.querySelector('[data-error-for="__all__"]');
-      if (el) el.textContent = errors[field].join(" ");
-    });
-  }
+  var goTo = window.LK.goTo;
+  var showErrors = window.LK.showErrors;
 
   document.querySelectorAll("form.upload-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {

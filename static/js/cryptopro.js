@@ -12,6 +12,8 @@
 // base64 signature is posted back. Forms also work without JavaScript.
 (function () {
   "use strict";
+  var goTo = window.LK.goTo;
+  var showErrors = window.LK.showErrors;
   if (window.lkSigningLoaded) return;  // the script tag appears once per signing block
   window.lkSigningLoaded = true;
 
@@ -249,25 +251,6 @@
     var errors = (data && data.errors) || {};
     var keys = Object.keys(errors);
     return keys.length ? errors[keys[0]].join(" ") : "Не удалось выполнить действие.";
-  }
-
-  function showErrors(root, errors) {
-    root.querySelectorAll("[data-error-for]").forEach(function (node) { node.textContent = ""; });
-    Object.keys(errors || {}).forEach(function (field) {
-      var node = root.querySelector('[data-error-for="' + field + '"]') ||
-        root.querySelector('[data-error-for="__all__"]');
-      if (node) node.textContent = errors[field].join(" ");
-    });
-  }
-
-  function goTo(url) {
-    var target = new URL(url, window.location.href);
-    if (target.pathname === window.location.pathname && target.search === window.location.search) {
-      window.location.hash = target.hash;
-      window.location.reload();
-    } else {
-      window.location.href = target.href;
-    }
   }
 
   // --- ПЭП ---------------------------------------------------------------------------------
