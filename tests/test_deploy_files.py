@@ -45,3 +45,29 @@ def test_wsgi_and_celery_entry_points_import():
 
     assert importlib.import_module("config.celery").app.main == "lk"
     assert "application" in (ROOT / "config" / "wsgi.py").read_text()
+
+
+def test_sentry_is_enabled_only_when_a_dsn_is_given():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.dev';"
+        "import django; django.setup(); import sentry_sdk;"
+        "print(sentry_sdk.get_client().is_active())"
+    )
+
+    def active(**env):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        return result.stdout.strip().splitlines()[-1]
+
+    assert active(SENTRY_DSN="") == "False"
+    assert active(SENTRY_DSN="https://public@sentry.example.invalid/1") == "True"
