@@ -9,14 +9,14 @@ from core import sms
 from core.models import LegalForm
 from tests.api_fixtures import api_client
 from tests.factories import upload
-from tests.test_api_webhooks import Receiver, register
-from tests.test_signing_support import (
+from tests.signing_support import (
     applicant_of,
     make_signable_document,
     make_staff,
     set_company_inn,
     sign_entry,
 )
+from tests.test_api_webhooks import Receiver, register
 
 
 def test_company_then_individual_sign_through_the_api(

@@ -17,7 +17,7 @@ from core.models import LegalForm, Signature
 from core.services import signing
 from tenants.models import GridCompany
 from tests.conftest import TEST_PASSWORD, in_tenant, screenshot_dir
-from tests.test_signing_support import (
+from tests.signing_support import (
     applicant_of,
     make_signable_document,
     make_staff,

@@ -20,7 +20,8 @@ from core.pep_receipt import verify_receipt
 from core.services import cases as case_services
 from core.services import signing
 from tests.conftest import in_tenant
-from tests.test_signing_support import (
+from tests.signing_support import *  # noqa: F403 (fixtures)
+from tests.signing_support import (
     COMPANY_INN,
     applicant_of,
     expired_identity,
@@ -32,27 +33,6 @@ from tests.test_signing_support import (
     stored_bytes,
 )
 from tests.unit.gost_ca import sign_cades
-
-
-@pytest.fixture(autouse=True)
-def company_setup(alpha):
-    set_company_inn(alpha)
-    sms.clear()
-
-
-@pytest.fixture
-def staff(alpha):
-    return make_staff(alpha)
-
-
-@pytest.fixture
-def person(alpha):
-    return applicant_of(alpha, LegalForm.INDIVIDUAL)
-
-
-@pytest.fixture
-def entrepreneur(alpha):
-    return applicant_of(alpha, LegalForm.ENTREPRENEUR)
 
 
 @pytest.fixture

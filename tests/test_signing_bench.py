@@ -14,7 +14,7 @@ from core.gost import FAST_STREEBOG_AVAILABLE
 from core.models import DocumentDigest, LegalForm
 from core.services import signing
 from tests.conftest import in_tenant
-from tests.test_signing_support import (
+from tests.signing_support import (
     applicant_of,
     make_signable_document,
     make_staff,

@@ -20,11 +20,11 @@ from core.models import AuditEntry, Case, CaseEntry, LegalForm, Signature
 from core.selectors.cases import with_timeline
 from core.services import signing
 from tests.conftest import client_for, force_login, in_tenant
-from tests.test_signing_support import (
+from tests.signing_support import *  # noqa: F403 (fixtures)
+from tests.signing_support import (
     applicant_of,
     make_signable_document,
     make_staff,
-    set_company_inn,
     sign_entry,
 )
 
@@ -38,27 +38,6 @@ pytestmark = pytest.mark.urls(__name__)
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 RECEIPT_URL = "/console/signing/verify-receipt/"
-
-
-@pytest.fixture(autouse=True)
-def company_setup(alpha):
-    set_company_inn(alpha)
-    sms.clear()
-
-
-@pytest.fixture
-def staff(alpha):
-    return make_staff(alpha)
-
-
-@pytest.fixture
-def person(alpha):
-    return applicant_of(alpha, LegalForm.INDIVIDUAL)
-
-
-@pytest.fixture
-def entrepreneur(alpha):
-    return applicant_of(alpha, LegalForm.ENTREPRENEUR)
 
 
 @pytest.fixture
@@ -234,7 +213,7 @@ def test_wrong_sig_upload_gets_its_message_next_to_the_field(
 
 def test_hash_endpoint_gives_the_streebog_digests(alpha, entrepreneur, signed_by_company):
     from core.gost import streebog_digest
-    from tests.test_signing_support import stored_bytes
+    from tests.signing_support import stored_bytes
 
     _, entry = signed_by_company(entrepreneur)
     data = client_of(alpha, entrepreneur).get(f"/documents/entries/{entry.pk}/sign/hash/").json()

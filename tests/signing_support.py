@@ -4,8 +4,10 @@ applicants with the identifiers of tests/factories.py, and a document awaiting s
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from django.core.files.storage import default_storage
 
+from core import sms
 from core.accounts.models import User
 from core.models import LegalForm, PortalSettings
 from core.services import cases as case_services
@@ -155,3 +157,27 @@ def sign_entry(company, entry, who="company", **kwargs) -> bytes:
 
 def applicant_of(company, legal_form=LegalForm.INDIVIDUAL, **kwargs):
     return make_applicant(company, legal_form, **kwargs)
+
+
+# --- Fixtures shared by the signing test modules (import with *) -----------------------
+
+
+@pytest.fixture(autouse=True)
+def company_setup(alpha):
+    set_company_inn(alpha)
+    sms.clear()
+
+
+@pytest.fixture
+def staff(alpha):
+    return make_staff(alpha)
+
+
+@pytest.fixture
+def person(alpha):
+    return applicant_of(alpha, LegalForm.INDIVIDUAL)
+
+
+@pytest.fixture
+def entrepreneur(alpha):
+    return applicant_of(alpha, LegalForm.ENTREPRENEUR)
