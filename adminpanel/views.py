@@ -58,6 +58,20 @@ def inbox_view(request):
     )
 
 
+def perform(request, action, *, success: str, then: str):
+    """Run one service call for a button: its refusal becomes a message on the page it
+    returns to, an object outside the actor's reach a 404."""
+    try:
+        action()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(then)
+
+
 def staff_case(request, case_id):
     try:
         return get_case(request.user, case_id)
@@ -222,18 +236,17 @@ def texts_view(request):
 @admin_required
 @require_POST
 def page_file_upload(request):
-    try:
-        company_services.add_page_file(
+    return perform(
+        request,
+        lambda: company_services.add_page_file(
             request.user,
             request.FILES.get("file"),
             request.POST.get("title", ""),
             ip=client_ip(request),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Файл загружен. Скопируйте ссылку и вставьте её в текст.")
-    return redirect("console_texts")
+        ),
+        success="Файл загружен. Скопируйте ссылку и вставьте её в текст.",
+        then="/console/texts/",
+    )
 
 
 # --- «Данные и настройки» ---
@@ -274,30 +287,30 @@ def catalogues_view(request):
 @require_POST
 def catalogue_action(request, kind):
     action = request.POST.get("action")
-    entry_id = request.POST.get("entry")
+    entry_id, title = request.POST.get("entry"), request.POST.get("title", "")
     actor, ip = request.user, client_ip(request)
-    try:
-        if action == "add":
-            company_services.add_catalogue_entry(actor, kind, request.POST.get("title", ""), ip=ip)
-        elif action == "rename":
-            company_services.rename_catalogue_entry(
-                actor, kind, entry_id, request.POST.get("title", ""), ip=ip
-            )
-        elif action in ("up", "down"):
-            company_services.move_catalogue_entry(actor, kind, entry_id, action, ip=ip)
-        elif action in ("retire", "restore"):
-            company_services.set_catalogue_entry_retired(
-                actor, kind, entry_id, action == "retire", ip=ip
-            )
-        else:
-            raise Http404
-    except NotFound:
-        raise Http404 from None
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Справочник сохранён.")
-    return redirect(f"/console/catalogues/#{kind}")
+    actions = {
+        "add": lambda: company_services.add_catalogue_entry(actor, kind, title, ip=ip),
+        "rename": lambda: company_services.rename_catalogue_entry(
+            actor, kind, entry_id, title, ip=ip
+        ),
+        "up": lambda: company_services.move_catalogue_entry(actor, kind, entry_id, "up", ip=ip),
+        "down": lambda: company_services.move_catalogue_entry(actor, kind, entry_id, "down", ip=ip),
+        "retire": lambda: company_services.set_catalogue_entry_retired(
+            actor, kind, entry_id, True, ip=ip
+        ),
+        "restore": lambda: company_services.set_catalogue_entry_retired(
+            actor, kind, entry_id, False, ip=ip
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    return perform(
+        request,
+        actions[action],
+        success="Справочник сохранён.",
+        then=f"/console/catalogues/#{kind}",
+    )
 
 
 # --- Staff ---
@@ -323,23 +336,16 @@ def staff_view(request):
 @admin_required
 @require_POST
 def staff_action(request, user_id):
+    actor, ip = request.user, client_ip(request)
+    actions = {
+        "deactivate": lambda: account_services.set_staff_active(actor, user_id, False, ip=ip),
+        "activate": lambda: account_services.set_staff_active(actor, user_id, True, ip=ip),
+        "resend": lambda: account_services.resend_staff_invitation(actor, user_id, ip=ip),
+    }
     action = request.POST.get("action")
-    try:
-        if action == "deactivate":
-            account_services.set_staff_active(request.user, user_id, False, ip=client_ip(request))
-        elif action == "activate":
-            account_services.set_staff_active(request.user, user_id, True, ip=client_ip(request))
-        elif action == "resend":
-            account_services.resend_staff_invitation(request.user, user_id, ip=client_ip(request))
-        else:
-            raise Http404
-    except NotFound:
-        raise Http404 from None
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Готово.")
-    return redirect("console_staff")
+    if action not in actions:
+        raise Http404
+    return perform(request, actions[action], success="Готово.", then="/console/staff/")
 
 
 # --- Audit log and outbox ---
