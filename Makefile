@@ -38,5 +38,11 @@ migrate: $(STAMP)
 seed: $(STAMP)
 	$(PY) manage.py seed_demo
 
+## Every benchmark; each makes and drops its own database (figures: README, Performance).
 bench: $(STAMP)
 	$(PY) bench/provision.py
+	$(PY) bench/provision_many.py
+	$(PY) bench/case_list.py
+	$(PY) bench/upload.py
+	$(PY) bench/inbox.py
+	$(PY) bench/verify_signature.py
