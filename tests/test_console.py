@@ -616,3 +616,13 @@ def test_outbox_page_never_shows_links_meant_for_one_person(alpha, alpha_client,
     detail = page(signed_in(alpha_client, alpha, admin).get("/console/outbox/", {"id": reset.pk}))
     assert "/accounts/password/reset/key/" not in detail
     assert "Текст не показывается" in detail
+
+
+def test_inbox_search_is_served_by_a_trigram_index(alpha):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = %s",
+            [alpha.schema_name, "case_search_trgm"],
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "gin_trgm_ops" in definition

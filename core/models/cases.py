@@ -1,6 +1,5 @@
 """Cases (обращения) and their timelines."""
 
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -36,7 +35,8 @@ class Case(models.Model):
     # applicant). Drives the console's «waiting longer than N working days».
     awaiting_company_since = models.DateTimeField(null=True, blank=True)
     # Lowercased registration number, title and the applicant's names and
-    # identifiers, for the console's search (trigram index).
+    # identifiers, for the console's search; migration 0008 gives it a trigram index
+    # where the server has pg_trgm.
     search_text = models.TextField(blank=True, default="")
 
     class Meta:
@@ -63,7 +63,6 @@ class Case(models.Model):
                 name="case_sent_activity",
             ),
             models.Index(fields=["status"], name="case_status"),
-            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="case_search_trgm"),
         ]
 
     def __str__(self):
