@@ -11,6 +11,7 @@ from core.accounts import services as account_services
 from core.accounts.models import User
 from core.audit import client_ip
 from core.errors import DomainError, NotFound
+from core.http import wants_json
 from core.models import AuditEntry, CatalogueEntry, Notification, PageFile
 from core.selectors import active_catalogue, get_portal_settings
 from core.selectors.cases import get_case, get_entry, with_timeline
@@ -22,10 +23,6 @@ from .access import admin_required, staff_required
 from .forms import CompanySettingsForm, InboxFilterForm, StaffInviteForm
 
 INBOX_PAGE_SIZE = 25
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 # --- «Документооборот» ---

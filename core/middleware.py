@@ -6,6 +6,8 @@ before the upload handler's 50 MB check could refuse it."""
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from core.http import wants_json
+
 TOO_LARGE = "Файл больше 50 MB. Максимальный размер файла 50 MB."
 # Multipart framing and the form's other fields on top of the largest file.
 ENVELOPE_BYTES = 1024 * 1024
@@ -26,7 +28,7 @@ class RequestSizeLimitMiddleware:
                     {"code": "too_large", "detail": TOO_LARGE, "fields": {"file": [TOO_LARGE]}},
                     status=413,
                 )
-            if "application/json" in request.headers.get("Accept", ""):
+            if wants_json(request):
                 return JsonResponse({"ok": False, "errors": {"file": [TOO_LARGE]}}, status=413)
             return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

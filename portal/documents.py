@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.audit import client_ip
 from core.errors import DomainError, NotFound
 from core.files import file_download_response
+from core.http import wants_json
 from core.models import Case, CatalogueEntry
 from core.selectors import active_catalogue
 from core.selectors.cases import applicant_drafts, applicant_sent_cases, get_case, get_document
@@ -22,10 +23,6 @@ from core.services import cases as case_services
 from .access import applicant_required
 
 PAGE_SIZE = 10
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def documents_page(request, *, failed=None, status=200):

@@ -20,15 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from core.audit import client_ip
 from core.errors import DomainError, NotFound
 from core.files import file_download_response
+from core.http import wants_json
 from core.selectors.signing import get_signable_document, get_signature
 from core.services import signing
 
 SESSION_CODE_ENTRIES = "pep_code_entries"
 MAX_SIG_UPLOAD = signing.MAX_SIGNATURE_BYTES
-
-
-def wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def user_agent(request) -> str:
