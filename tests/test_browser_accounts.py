@@ -5,6 +5,7 @@ import os
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD, screenshot_dir
 
@@ -17,12 +18,14 @@ def test_individual_registers_logs_out_and_logs_in_again(live_server_url, page, 
 
     page.goto(base + "/accounts/login/")
     page.get_by_role("link", name="Зарегистрируйтесь!").click()
+    page.wait_for_url(base + "/accounts/signup/")  # loaded: legal-form.js has run
     assert page.locator("h1").text_content() == "Регистрация"
-    # Only the chosen legal form's fields are shown.
-    assert page.locator("#id_snils").is_visible()
-    assert not page.locator("#id_ul_kpp").is_visible()
+    # Only the chosen legal form's fields are shown (expect() waits for the script).
+    expect(page.locator("#id_snils")).to_be_visible()
+    expect(page.locator("#id_ul_kpp")).to_be_hidden()
     page.select_option("#id_legal_form", "ul")
-    assert page.locator("#id_ul_kpp").is_visible() and not page.locator("#id_snils").is_visible()
+    expect(page.locator("#id_ul_kpp")).to_be_visible()
+    expect(page.locator("#id_snils")).to_be_hidden()
     page.select_option("#id_legal_form", "fl")
 
     page.fill("#id_snils", "049-114-804-48")  # wrong check digit first
